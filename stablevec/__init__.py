@@ -5,6 +5,8 @@ key's bytes seeds a counter-based integer expansion, so vectors are bit-identica
 interpreter launches, machines and vocabulary changes.
 """
 
+from stablevec._doc2vec import Doc2Vec
+from stablevec._fasttext import FastText
 from stablevec._hashing import key_seeds
 from stablevec._initializer import stable_vectors
 from stablevec._version import SCHEME_VERSION, __version__
@@ -12,6 +14,8 @@ from stablevec._word2vec import Word2Vec
 
 __all__ = [
     "SCHEME_VERSION",
+    "Doc2Vec",
+    "FastText",
     "Word2Vec",
     "__version__",
     "key_seeds",
