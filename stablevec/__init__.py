@@ -7,6 +7,7 @@ interpreter launches, machines and vocabulary changes.
 
 from stablevec._doc2vec import Doc2Vec
 from stablevec._fasttext import FastText
+from stablevec._fingerprint import fingerprint
 from stablevec._hashing import key_seeds
 from stablevec._initializer import stable_vectors
 from stablevec._version import SCHEME_VERSION, __version__
@@ -18,6 +19,7 @@ __all__ = [
     "FastText",
     "Word2Vec",
     "__version__",
+    "fingerprint",
     "key_seeds",
     "stable_vectors",
 ]
