@@ -14,11 +14,9 @@ from gensim.models import doc2vec as gensim_doc2vec
 from gensim.models.doc2vec_inner import train_document_dbow, train_document_dm, train_document_dm_concat
 from gensim.models.keyedvectors import KeyedVectors
 
-from stablevec._hashing import DOCTAG_NAMESPACE, check_seed
+from stablevec._hashing import DOCTAG_NAMESPACE
 from stablevec._inference import InferenceModel, document_seed, inference_random, start_vector
-from stablevec._stable_model import StableInitMixin, accept_legacy_keywords, check_hashfxn, resolve_workers
-from stablevec._version import SCHEME_VERSION
-from stablevec._word2vec import adopt_model
+from stablevec._stable_model import StableInitMixin, accept_legacy_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +129,8 @@ class Doc2Vec(StableInitMixin, gensim_doc2vec.Doc2Vec):
     (10,)
     """
 
+    gensim_class = gensim_doc2vec.Doc2Vec
+
     # Set by gensim's constructor; declared for the type checker.
     dv: KeyedVectors
 
@@ -160,13 +160,10 @@ class Doc2Vec(StableInitMixin, gensim_doc2vec.Doc2Vec):
         deterministic: bool = False,
         **kwargs: Any,
     ) -> None:
-        check_hashfxn(hashfxn)
-        check_seed(seed)
-        # gensim trains inside __init__ when given documents, so stablevec's own
-        # attributes must exist before super().__init__ runs.
-        self.deterministic = bool(deterministic)
-        self.stablevec_scheme = SCHEME_VERSION
-        workers = resolve_workers(workers, self.deterministic)
+        vector_size, workers = self.prepare_construction(
+            hashfxn=hashfxn, seed=seed, vector_size=vector_size, workers=workers, deterministic=deterministic,
+            hs=kwargs.get("hs", 0), negative=kwargs.get("negative", 5),
+        )
         super().__init__(
             documents=documents, corpus_file=corpus_file, vector_size=vector_size, dm_mean=dm_mean, dm=dm,
             dbow_words=dbow_words, dm_concat=dm_concat, dm_tag_count=dm_tag_count, dv=dv, dv_mapfile=dv_mapfile,
@@ -350,29 +347,3 @@ class Doc2Vec(StableInitMixin, gensim_doc2vec.Doc2Vec):
             else:
                 train_document_dm(view, words, tag_indexes, alpha, work, neu1, **frozen)
             alpha -= alpha_step
-
-    @classmethod
-    def load(cls, *args: Any, **kwargs: Any) -> Doc2Vec:
-        """Load a model saved by stablevec or by gensim, as a stablevec Doc2Vec.
-
-        A plain gensim Doc2Vec file is adopted with :meth:`from_gensim`.  Arguments
-        are those of gensim's ``Doc2Vec.load``.
-        """
-        model = super().load(*args, **kwargs)
-        return cls.from_gensim(model)
-
-    @classmethod
-    def from_gensim(cls, model: gensim_doc2vec.Doc2Vec) -> Doc2Vec:
-        """Convert a plain gensim Doc2Vec into a stablevec Doc2Vec, in place.
-
-        No vector is copied or changed: the same object is returned with its class
-        switched.  Existing words and tags keep their vectors; words and tags added
-        later with ``build_vocab(update=True)`` get their stable rows, and
-        ``infer_vector`` becomes deterministic.
-
-        Raises
-        ------
-        TypeError
-            If `model` is not a gensim Doc2Vec.
-        """
-        return adopt_model(model, cls, gensim_doc2vec.Doc2Vec)

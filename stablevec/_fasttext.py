@@ -10,10 +10,8 @@ import numpy as np
 from gensim.models import fasttext as gensim_fasttext
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH
 
-from stablevec._hashing import NGRAM_BUCKET_NAMESPACE, check_seed
-from stablevec._stable_model import StableInitMixin, accept_legacy_keywords, check_hashfxn, resolve_workers
-from stablevec._version import SCHEME_VERSION
-from stablevec._word2vec import adopt_model
+from stablevec._hashing import NGRAM_BUCKET_NAMESPACE
+from stablevec._stable_model import StableInitMixin, accept_legacy_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +55,8 @@ class FastText(StableInitMixin, gensim_fasttext.FastText):
     (10,)
     """
 
+    gensim_class = gensim_fasttext.FastText
+
     @accept_legacy_keywords
     def __init__(
         self,
@@ -92,13 +92,10 @@ class FastText(StableInitMixin, gensim_fasttext.FastText):
         *,
         deterministic: bool = False,
     ) -> None:
-        check_hashfxn(hashfxn)
-        check_seed(seed)
-        # gensim trains inside __init__ when given a corpus, so stablevec's own
-        # attributes must exist before super().__init__ runs.
-        self.deterministic = bool(deterministic)
-        self.stablevec_scheme = SCHEME_VERSION
-        workers = resolve_workers(workers, self.deterministic)
+        vector_size, workers = self.prepare_construction(
+            hashfxn=hashfxn, seed=seed, vector_size=vector_size, workers=workers, deterministic=deterministic,
+            hs=hs, negative=negative,
+        )
         super().__init__(
             sentences=sentences, corpus_file=corpus_file, sg=sg, hs=hs, vector_size=vector_size, alpha=alpha,
             window=window, min_count=min_count, max_vocab_size=max_vocab_size, word_ngrams=word_ngrams,
@@ -158,28 +155,3 @@ class FastText(StableInitMixin, gensim_fasttext.FastText):
         wv.norms = None
         wv.recalc_char_ngram_buckets()
         wv.adjust_vectors()
-
-    @classmethod
-    def load(cls, *args: Any, **kwargs: Any) -> FastText:
-        """Load a model saved by stablevec or by gensim, as a stablevec FastText.
-
-        A plain gensim FastText file is adopted with :meth:`from_gensim`.  Arguments
-        are those of gensim's ``FastText.load``.
-        """
-        model = super().load(*args, **kwargs)
-        return cls.from_gensim(model)
-
-    @classmethod
-    def from_gensim(cls, model: gensim_fasttext.FastText) -> FastText:
-        """Convert a plain gensim FastText into a stablevec FastText, in place.
-
-        No vector is copied or changed: the same object is returned with its class
-        switched.  Existing words and buckets keep their vectors; words added later
-        with ``build_vocab(update=True)`` get their stable rows.
-
-        Raises
-        ------
-        TypeError
-            If `model` is not a gensim FastText.
-        """
-        return adopt_model(model, cls, gensim_fasttext.FastText)

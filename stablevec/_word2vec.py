@@ -5,40 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-import numpy as np
 from gensim.models import word2vec as gensim_word2vec
 from gensim.models.word2vec import MAX_WORDS_IN_BATCH
 
-from stablevec._hashing import check_seed
-from stablevec._stable_model import StableInitMixin, accept_legacy_keywords, check_hashfxn, resolve_workers
-from stablevec._version import SCHEME_VERSION
+from stablevec._stable_model import StableInitMixin, accept_legacy_keywords
 
 logger = logging.getLogger(__name__)
-
-
-def adopt_model(model: Any, cls: Any, gensim_cls: type) -> Any:
-    """Turn a loaded gensim model of `gensim_cls` into an instance of `cls`, in place."""
-    if isinstance(model, cls):
-        pass
-    elif type(model) is gensim_cls:
-        # The subclass adds no instance state beyond the attributes set below, so
-        # switching the class keeps every array as it is, with no copy.
-        model.__class__ = cls
-    else:
-        raise TypeError(
-            f"{cls.__name__} can adopt a {gensim_cls.__module__}.{gensim_cls.__name__} model, got "
-            f"{type(model).__module__}.{type(model).__name__}; load it with the matching stablevec class"
-        )
-    vars(model).setdefault("deterministic", False)
-    vars(model).setdefault("stablevec_scheme", SCHEME_VERSION)
-    if callable(getattr(model, "hashfxn", None)):
-        model.hashfxn = None
-    # gensim's loader installs a numpy Generator when a file has no RNG, but the
-    # Cython training routines call RandomState.randint(low, high, size), which a
-    # Generator lacks, so train() would fail inside its worker thread and hang.
-    if not isinstance(getattr(model, "random", None), np.random.RandomState):
-        model.random = np.random.RandomState(model.seed)
-    return model
 
 
 class Word2Vec(StableInitMixin, gensim_word2vec.Word2Vec):
@@ -81,6 +53,8 @@ class Word2Vec(StableInitMixin, gensim_word2vec.Word2Vec):
     (10,)
     """
 
+    gensim_class = gensim_word2vec.Word2Vec
+
     @accept_legacy_keywords
     def __init__(
         self,
@@ -114,13 +88,10 @@ class Word2Vec(StableInitMixin, gensim_word2vec.Word2Vec):
         *,
         deterministic: bool = False,
     ) -> None:
-        check_hashfxn(hashfxn)
-        check_seed(seed)
-        # gensim trains inside __init__ when given a corpus, so stablevec's own
-        # attributes must exist before super().__init__ runs.
-        self.deterministic = bool(deterministic)
-        self.stablevec_scheme = SCHEME_VERSION
-        workers = resolve_workers(workers, self.deterministic)
+        vector_size, workers = self.prepare_construction(
+            hashfxn=hashfxn, seed=seed, vector_size=vector_size, workers=workers, deterministic=deterministic,
+            hs=hs, negative=negative,
+        )
         super().__init__(
             sentences=sentences, corpus_file=corpus_file, vector_size=vector_size, alpha=alpha,
             window=window, min_count=min_count, max_vocab_size=max_vocab_size, sample=sample, seed=seed,
@@ -131,30 +102,3 @@ class Word2Vec(StableInitMixin, gensim_word2vec.Word2Vec):
             shrink_windows=shrink_windows,
         )
         self.hashfxn = None
-
-    @classmethod
-    def load(cls, *args: Any, **kwargs: Any) -> Word2Vec:
-        """Load a model saved by stablevec or by gensim, as a stablevec Word2Vec.
-
-        A plain gensim Word2Vec file is adopted with :meth:`from_gensim`, so later
-        vocabulary updates give new words their stable rows.  Arguments are those of
-        gensim's ``Word2Vec.load``.
-        """
-        model = super().load(*args, **kwargs)
-        return cls.from_gensim(model)
-
-    @classmethod
-    def from_gensim(cls, model: gensim_word2vec.Word2Vec) -> Word2Vec:
-        """Convert a plain gensim Word2Vec into a stablevec Word2Vec, in place.
-
-        No vector is copied or changed: the same object is returned with its class
-        switched.  Words already in the vocabulary keep their current vectors; words
-        added later with ``build_vocab(update=True)`` get their stable rows.
-
-        Raises
-        ------
-        TypeError
-            If `model` is not a gensim Word2Vec (subclasses such as FastText have
-            their own stablevec class).
-        """
-        return adopt_model(model, cls, gensim_word2vec.Word2Vec)
