@@ -18,7 +18,7 @@ The byte encoding of a key is part of the stability contract and is specified in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import xxhash
@@ -58,17 +58,68 @@ def _encode_key(key: Any, seed_text: str, prefix: bytes) -> bytes:
     )
 
 
+# Separator of the batch encoders below.  UTF-8 (with surrogatepass) and ASCII encode
+# only U+0000 as the byte 0x00, and the seed text is digits and "-", so splitting
+# the joined bytes on 0x00 gives back one part per key unless a key contains U+0000.
+_SEPARATOR = "\x00"
+_SEPARATOR_BYTE = b"\x00"
+
+
+def _encode_str_batch(keys: Sequence[Any], seed_text: str, prefix: bytes) -> Optional[list[bytes]]:
+    """Encode all-str `keys` with one join, one encode and one split.
+
+    Three C-level passes replace a concatenation and an encode per key, which is
+    most of the encoding time of a large vocabulary.  Raises TypeError (from
+    ``str.join``) when a key is not a str, and returns None when a key contains
+    U+0000 or `prefix` contains 0x00, so the caller falls back to per-key encoding.
+    """
+    if _SEPARATOR_BYTE in prefix:
+        return None
+    text = (seed_text + _SEPARATOR).join(keys) + seed_text
+    data = text.encode("utf-8", "surrogatepass")
+    if prefix:
+        data = prefix + data.replace(_SEPARATOR_BYTE, _SEPARATOR_BYTE + prefix)
+    parts = data.split(_SEPARATOR_BYTE)
+    return parts if len(parts) == len(keys) else None
+
+
+def _encode_int_batch(keys: Sequence[Any], seed_text: str, prefix: bytes) -> Optional[list[bytes]]:
+    """Encode `keys` of exact type int with one join, one encode and one split, or return None.
+
+    Latin-1 maps code points 0-255 to the byte of the same value, so the prefix and
+    the 0xFF tag can ride inside the joined str.  NumPy integers, bool and int
+    subclasses such as IntEnum return None and take the checked per-key path.
+    """
+    if _SEPARATOR_BYTE in prefix:
+        return None
+    if not isinstance(keys, range) and set(map(type, keys)) != {int}:
+        return None
+    tag = (prefix + INT_KEY_TAG).decode("latin-1")
+    text = tag + (seed_text + _SEPARATOR + tag).join(map(str, keys)) + seed_text
+    return text.encode("latin-1").split(_SEPARATOR_BYTE)
+
+
 def encode_keys(keys: Iterable[Any], seed: int, prefix: bytes = WORD_NAMESPACE) -> list[bytes]:
     """Return the bytes that XXH64 hashes for each key, as the module docstring specifies."""
     seed_text = str(seed)
+    sequence: Sequence[Any]
+    if isinstance(keys, np.ndarray):
+        # tolist() turns NumPy integers into Python ints, which the int batch encoder takes.
+        sequence = keys.tolist() if keys.dtype.kind in "iu" else list(keys)
+    elif isinstance(keys, Sequence):
+        sequence = keys
+    else:
+        sequence = list(keys)
+    if len(sequence) == 0:
+        return []
+    encoded: Optional[list[bytes]]
     try:
-        # Fast path for the common all-str vocabulary: concatenation raises TypeError
-        # on the first key that is not a str, and the checked path takes over.
-        if prefix:
-            return [prefix + (key + seed_text).encode("utf-8", "surrogatepass") for key in keys]
-        return [(key + seed_text).encode("utf-8", "surrogatepass") for key in keys]
+        encoded = _encode_str_batch(sequence, seed_text, prefix)
     except TypeError:
-        return [_encode_key(key, seed_text, prefix) for key in keys]
+        encoded = _encode_int_batch(sequence, seed_text, prefix)
+    if encoded is None:
+        encoded = [_encode_key(key, seed_text, prefix) for key in sequence]
+    return encoded
 
 
 def hash_encoded(encoded: Sequence[bytes]) -> np.ndarray:

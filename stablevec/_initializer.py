@@ -23,7 +23,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Optional
 
 import numpy as np
@@ -46,6 +46,10 @@ _MASK64 = (1 << 64) - 1
 # Each block's uint64 work arrays take about this many bytes; sized to stay inside a
 # typical per-core L2 cache so the chain of in-place ufuncs does not stream from RAM.
 _BLOCK_BYTES = 256 * 1024
+
+# Keys that the calling thread encodes and hashes per round.  A round's bytes objects
+# take a few MiB, and the round is long enough that the per-call costs are negligible.
+_HASH_CHUNK_KEYS = 32768
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -165,37 +169,58 @@ def _signed_columns(z: np.ndarray) -> np.ndarray:
     return columns
 
 
+def _write_values(columns: np.ndarray, target: np.ndarray, denominator: np.floating) -> None:
+    """Write ``columns / denominator`` into `target`, dividing in the dtype of `target`.
+
+    The ``dtype`` argument makes NumPy convert the int32 columns to the output dtype
+    before the one division, as the scheme specifies, instead of promoting to float64.
+    The conversion is exact because ``|s| <= 2**23``, so the division is the only rounding.
+    """
+    np.divide(columns[:, : target.shape[1]], denominator, out=target, dtype=target.dtype)
+
+
 class _Expander:
-    """Expands blocks of keys into rows of `out`; one instance per stable_vectors call."""
+    """Expands key seeds into rows of `out`; one instance per fill_stable_rows call.
 
-    def __init__(self, keys: Sequence[Any], seed: int, out: np.ndarray, prefix: bytes, block_rows: int) -> None:
-        self.keys = keys
-        self.seed = seed
+    Each worker owns one pair of uint64 work arrays of `block_rows` rows, so the
+    temporary memory is ``workers * 2 * block_rows * pairs * 8`` bytes, whatever
+    the number of keys.
+    """
+
+    def __init__(self, out: np.ndarray, block_rows: int, workers: int) -> None:
         self.out = out
-        self.prefix = prefix
         self.block_rows = block_rows
-        vector_size = out.shape[1]
-        self.pairs = (vector_size + 1) // 2
+        self.pairs = (out.shape[1] + 1) // 2
         self.offsets = _pair_offsets(self.pairs)
-        self.denominator = out.dtype.type(2**23 * vector_size)
+        self.denominator = out.dtype.type(2**23 * out.shape[1])
+        self.work = [
+            (np.empty((block_rows, self.pairs), dtype=np.uint64), np.empty((block_rows, self.pairs), dtype=np.uint64))
+            for _ in range(workers)
+        ]
 
-    def fill_blocks(self, first_block: int, block_step: int) -> None:
-        """Fill blocks first_block, first_block + block_step, ... of `out`."""
-        count = self.out.shape[0]
-        vector_size = self.out.shape[1]
-        z = np.empty((self.block_rows, self.pairs), dtype=np.uint64)
-        scratch = np.empty_like(z)
-        for start in range(first_block * self.block_rows, count, block_step * self.block_rows):
-            stop = min(start + self.block_rows, count)
-            rows = stop - start
-            seeds = hash_encoded(encode_keys(self.keys[start:stop], self.seed, self.prefix))
-            z_block = z[:rows]
-            _mix_pairs(seeds, self.offsets, z_block, scratch[:rows])
-            columns = _signed_columns(z_block)
-            target = self.out[start:stop]
-            # int32 to float is exact for |s| <= 2**23, so the division is the only rounding.
-            target[...] = columns[:, :vector_size]
-            np.divide(target, self.denominator, out=target)
+    def fill_blocks(self, seeds: np.ndarray, first_row: int, worker: int, workers: int) -> None:
+        """Fill blocks worker, worker + workers, ... of the rows that start at `first_row`.
+
+        `seeds` holds the key seeds of rows ``first_row`` to ``first_row + len(seeds)``.
+        """
+        z, scratch = self.work[worker]
+        for start in range(worker * self.block_rows, len(seeds), workers * self.block_rows):
+            stop = min(start + self.block_rows, len(seeds))
+            z_block = z[: stop - start]
+            _mix_pairs(seeds[start:stop], self.offsets, z_block, scratch[: stop - start])
+            _write_values(_signed_columns(z_block), self.out[first_row + start : first_row + stop], self.denominator)
+
+
+def _chunk_rows(block_rows: int, workers: int) -> int:
+    """Return the keys hashed per round: a multiple of ``block_rows * workers`` near _HASH_CHUNK_KEYS."""
+    round_rows = block_rows * workers
+    return round_rows * max(1, _HASH_CHUNK_KEYS // round_rows)
+
+
+def _wait(futures: list[Future[None]]) -> None:
+    # result() re-raises an exception of the worker in the calling thread.
+    for future in futures:
+        future.result()
 
 
 def fill_stable_rows(
@@ -207,24 +232,34 @@ def fill_stable_rows(
     threads: Optional[int] = None,
     block_rows: Optional[int] = None,
 ) -> None:
-    """Fill `out` (validated by the caller) with the stable rows of `keys` in namespace `prefix`."""
+    """Fill `out` (validated by the caller) with the stable rows of `keys` in namespace `prefix`.
+
+    The calling thread encodes and hashes the keys in rounds of about
+    _HASH_CHUNK_KEYS keys, which holds the GIL.  With several threads, worker
+    threads mix one round's seeds (NumPy ufuncs, which release the GIL) while the
+    calling thread hashes the next round.  Each row depends only on its key, so
+    neither the thread count nor the block size changes any output bit.
+    """
     count, vector_size = out.shape
     if count == 0:
         return
     block_rows = default_block_rows(vector_size) if block_rows is None else block_rows
     threads = default_threads() if threads is None else threads
-    blocks = -(-count // block_rows)
-    threads = max(1, min(threads, blocks))
-    expander = _Expander(keys, seed, out, prefix, block_rows)
+    threads = max(1, min(threads, -(-count // block_rows)))
+    expander = _Expander(out, block_rows, threads)
+    chunk = _chunk_rows(block_rows, threads)
     if threads == 1:
-        expander.fill_blocks(0, 1)
+        for first in range(0, count, chunk):
+            seeds = hash_encoded(encode_keys(keys[first : first + chunk], seed, prefix))
+            expander.fill_blocks(seeds, first, 0, 1)
         return
-    # NumPy ufuncs release the GIL, so the blocks' integer mixing runs in parallel;
-    # key encoding and hashing hold the GIL and interleave between the threads.
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="stablevec") as pool:
-        futures = [pool.submit(expander.fill_blocks, index, threads) for index in range(threads)]
-        for future in futures:
-            future.result()
+        pending: list[Future[None]] = []
+        for first in range(0, count, chunk):
+            seeds = hash_encoded(encode_keys(keys[first : first + chunk], seed, prefix))
+            _wait(pending)
+            pending = [pool.submit(expander.fill_blocks, seeds, first, worker, threads) for worker in range(threads)]
+        _wait(pending)
 
 
 def _check_threads(threads: Any) -> Optional[int]:
@@ -284,8 +319,9 @@ def stable_vectors(
         The output does not depend on it.
     block_rows : int, optional
         Keys processed per block; by default sized so that one block's work arrays
-        take about 256 KiB.  Temporary memory is about ``threads`` blocks, whatever
-        the number of keys.  The output does not depend on it.
+        take about 256 KiB.  Temporary memory is about two blocks per thread plus
+        the encoded keys of one hashing round (32,768 keys), whatever the number
+        of keys.  The output does not depend on it.
 
     Returns
     -------
