@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from stablevec._hashing import WORD_NAMESPACE, check_seed, encode_keys, hash_encoded
+from stablevec._validation import check_vector_size, physical_memory_bytes
 from stablevec._version import SCHEME_VERSION
 
 __all__ = ["stable_vectors"]
@@ -54,17 +55,6 @@ _HASH_CHUNK_KEYS = 32768
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
 
-def _check_vector_size(vector_size: Any) -> int:
-    if isinstance(vector_size, (bool, np.bool_)) or not isinstance(vector_size, (int, np.integer)):
-        raise TypeError(
-            f"vector_size must be a positive integer, got {vector_size!r} of type "
-            f"{type(vector_size).__name__}; pass an int such as vector_size=100"
-        )
-    if vector_size <= 0:
-        raise ValueError(f"vector_size must be a positive integer, got {vector_size}; pass for example 100")
-    return int(vector_size)
-
-
 def _check_dtype(dtype: DTypeLike) -> np.dtype:
     checked = np.dtype(dtype)
     if checked not in (np.dtype(np.float32), np.dtype(np.float64)):
@@ -80,14 +70,6 @@ def _check_scheme(scheme: Any) -> int:
     return int(scheme)
 
 
-def _physical_memory_bytes() -> Optional[int]:
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        # NOTE: not available on Windows, so the size check before allocation is skipped there.
-        return None
-
-
 def _check_out(out: np.ndarray, shape: tuple[int, int], dtype: np.dtype) -> None:
     if not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}; pass out=None to allocate one")
@@ -101,7 +83,7 @@ def _check_out(out: np.ndarray, shape: tuple[int, int], dtype: np.dtype) -> None
 
 def _allocate(shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
     needed = shape[0] * shape[1] * dtype.itemsize
-    available = _physical_memory_bytes()
+    available = physical_memory_bytes()
     if available is not None and needed > available:
         raise ValueError(
             f"an array of shape {shape} and dtype {dtype} needs {needed / 2**30:.1f} GiB, more than the "
@@ -351,7 +333,7 @@ def stable_vectors(
     True
     """
     seed = check_seed(seed)
-    vector_size = _check_vector_size(vector_size)
+    vector_size = check_vector_size(vector_size)
     checked_dtype = _check_dtype(dtype)
     _check_scheme(scheme)
     threads = _check_threads(threads)
