@@ -46,6 +46,15 @@ def check_seed(seed: Any) -> int:
     return int(seed)
 
 
+def check_keys_container(keys: Any) -> None:
+    """Raise TypeError when `keys` is one str or bytes object instead of a collection of keys."""
+    if isinstance(keys, (str, bytes)):
+        raise TypeError(
+            f"keys must be a sequence of keys, got the single {type(keys).__name__} {keys[:40]!r}, which "
+            f"would be read as one key per character; pass a list such as [{keys[:40]!r}]"
+        )
+
+
 def _encode_key(key: Any, seed_text: str, prefix: bytes) -> bytes:
     """Encode one key with the type checks; the slow path of :func:`encode_keys`."""
     if isinstance(key, str):
@@ -154,7 +163,8 @@ def key_seeds(keys: Iterable[Any], seed: int = 1) -> np.ndarray:
     Raises
     ------
     TypeError
-        If `seed` is not an integer, or a key is neither ``str`` nor ``int``.
+        If `keys` is a single ``str`` or ``bytes``, `seed` is not an integer, or a
+        key is neither ``str`` nor ``int``.
 
     Examples
     --------
@@ -162,5 +172,6 @@ def key_seeds(keys: Iterable[Any], seed: int = 1) -> np.ndarray:
     >>> key_seeds(["boy", 1], seed=1).dtype
     dtype('uint64')
     """
+    check_keys_container(keys)
     seed = check_seed(seed)
     return hash_encoded(encode_keys(keys, seed))

@@ -29,7 +29,7 @@ from typing import Any, Optional
 import numpy as np
 from numpy.typing import DTypeLike
 
-from stablevec._hashing import WORD_NAMESPACE, check_seed, encode_keys, hash_encoded
+from stablevec._hashing import WORD_NAMESPACE, check_keys_container, check_seed, encode_keys, hash_encoded
 from stablevec._validation import check_vector_size, physical_memory_bytes
 from stablevec._version import SCHEME_VERSION
 
@@ -313,8 +313,9 @@ def stable_vectors(
     Raises
     ------
     TypeError
-        If `seed` or `vector_size` is not an integer, a key is neither ``str`` nor
-        ``int``, or `dtype` is not float32 or float64.
+        If `keys` is a single ``str`` or ``bytes``, `seed` or `vector_size` is not
+        an integer, a key is neither ``str`` nor ``int``, or `dtype` is not float32
+        or float64.
     ValueError
         If `vector_size` is not positive, `out` has the wrong shape or dtype or is
         read-only, the array would not fit in physical memory, or `scheme`,
@@ -332,6 +333,7 @@ def stable_vectors(
     >>> bool(abs(vectors).max() <= 0.25)
     True
     """
+    check_keys_container(keys)
     seed = check_seed(seed)
     vector_size = check_vector_size(vector_size)
     checked_dtype = _check_dtype(dtype)

@@ -202,6 +202,15 @@ def test_stable_vectors_key_wrong_type(key):
         stable_vectors([*KEYS, key], 8)
 
 
+@pytest.mark.parametrize("function", [stable_vectors, key_seeds])
+@pytest.mark.parametrize("keys", ["boy", b"boy"])
+def test_keys_single_string_rejected(function, keys):
+    """One str or bytes in place of a list of keys raises instead of splitting it into characters."""
+    arguments = (keys, 8) if function is stable_vectors else (keys,)
+    with pytest.raises(TypeError, match=rf"keys must be a sequence of keys, got the single {type(keys).__name__}"):
+        function(*arguments)
+
+
 @pytest.mark.parametrize("key", WRONG_TYPE_KEYS)
 def test_key_seeds_key_wrong_type(key):
     with pytest.raises(TypeError, match=rf"key {re.escape(repr(key))} has unsupported type {type(key).__name__}"):
