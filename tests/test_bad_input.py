@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gensim.models.word2vec import LineSentence
 from gensim.test.utils import datapath
 from numpy.testing import assert_array_equal
 
@@ -26,16 +25,6 @@ NON_INTEGER_SIZES = [100.0, "100", True]
 
 #: One MiB, far less than the weights of the Lee corpus vocabulary need.
 TINY_MEMORY = 2**20
-
-
-@pytest.fixture(scope="module")
-def lee():
-    return list(LineSentence(datapath("lee_background.cor")))
-
-
-@pytest.fixture(scope="module")
-def head500():
-    return list(LineSentence(datapath("head500.noblanks.cor")))
 
 
 @pytest.fixture

@@ -6,18 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from gensim.models.doc2vec import TaggedDocument
-from gensim.models.word2vec import LineSentence
-from gensim.test.utils import datapath
 from numpy.testing import assert_array_equal
 
 from stablevec import Doc2Vec, key_seeds, stable_vectors
 
 THREADS = 8
-
-
-@pytest.fixture(scope="module")
-def lee():
-    return list(LineSentence(datapath("lee_background.cor")))
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,6 @@ import numpy as np
 import pytest
 from gensim.models import FastText as GensimFastText
 from gensim.models.fasttext import FastTextKeyedVectors, ft_ngram_hashes
-from gensim.models.word2vec import LineSentence
-from gensim.test.utils import datapath
 from launches import HASH_SEEDS, run_fresh, run_in_launches
 from numpy.testing import assert_array_equal
 from reference import reference_row
@@ -18,11 +16,6 @@ from stablevec import FastText, Word2Vec
 NGRAM_BUCKET = b"\xfd"
 BUCKETS = 5000
 NON_ENGLISH = ["소년", "男孩", "\U0001f680", "cafe\u0301", "café"]
-
-
-@pytest.fixture(scope="module")
-def lee():
-    return list(LineSentence(datapath("lee_background.cor")))
 
 
 def vocabulary_model(corpus, **params):

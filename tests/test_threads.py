@@ -4,8 +4,6 @@ import enum
 
 import numpy as np
 import pytest
-from gensim.models.word2vec import LineSentence
-from gensim.test.utils import datapath
 from numpy.testing import assert_array_equal
 from reference import reference_key_bytes, reference_row
 
@@ -18,11 +16,6 @@ from stablevec._initializer import fill_stable_rows
 NON_ENGLISH = ["소년", "男孩", "\U0001f680", "\U0001f469\u200d\U0001f4bb", "cafe\u0301", "café", "\ud83d", "Straße"]
 THREAD_COUNTS = (1, 2, 4)
 BLOCK_ROWS = (1, 7, 64, 1000, None)
-
-
-@pytest.fixture(scope="module")
-def lee():
-    return list(LineSentence(datapath("lee_background.cor")))
 
 
 @pytest.fixture(scope="module")

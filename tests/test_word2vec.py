@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pytest
 from gensim.models import Word2Vec as GensimWord2Vec
-from gensim.models.word2vec import LineSentence
 from gensim.test.utils import datapath
 from launches import HASH_SEEDS, run_fresh, run_in_launches
 from numpy.testing import assert_array_equal
@@ -16,22 +15,6 @@ import stablevec
 from stablevec import Word2Vec, stable_vectors
 
 LEE = datapath("lee_background.cor")
-HEAD500 = datapath("head500.noblanks.cor")
-
-
-def read_corpus(path):
-    """Return the corpus as a list of token lists, one per line."""
-    return list(LineSentence(path))
-
-
-@pytest.fixture(scope="module")
-def lee():
-    return read_corpus(LEE)
-
-
-@pytest.fixture(scope="module")
-def head500():
-    return read_corpus(HEAD500)
 
 
 def vocabulary_model(corpus, **params):
