@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import zlib
 from collections import Counter
 from typing import IO, Optional
 
@@ -63,8 +64,9 @@ def read_corpus(path: str, encoding: str = "utf-8", limit: Optional[int] = None)
         raise CorpusError(
             f"unknown text encoding {encoding!r}; pass a Python codec name such as utf-8 or latin-1"
         ) from None
-    except (OSError, EOFError) as error:
-        # Permission errors and damaged .gz or .bz2 data both arrive here.
+    except (OSError, EOFError, zlib.error) as error:
+        # Permission errors and damaged .gz or .bz2 data arrive here: gzip raises
+        # zlib.error, which is not an OSError, for a corrupt deflate stream.
         raise CorpusError(f"cannot read corpus {path!r}: {error}; check the file's permissions and contents") from None
     if not documents:
         raise CorpusError(f"corpus {path!r} is empty: it has no tokens; {usage}")

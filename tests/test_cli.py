@@ -269,6 +269,20 @@ def test_verify_unreadable_corpus(tmp_path):
     assert_one_line_error(run_stablevec("verify", "--corpus", str(path)), repr(str(path)), "permission")
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("broken.txt.gz", b"\x1f\x8b\x08\x00" + bytes(6) + b"not a deflate stream" * 3),
+        ("broken.txt.bz2", b"BZh9" + b"not a bzip2 stream" * 3),
+    ],
+)
+def test_verify_corrupt_compressed_corpus(tmp_path, name, data):
+    """A damaged .gz or .bz2 corpus fails in one line; unlike a chmod 000 file, this holds for root too."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert_one_line_error(run_stablevec("verify", "--corpus", str(path)), repr(str(path)), "cannot read corpus")
+
+
 def test_verify_empty_corpus(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
