@@ -115,8 +115,11 @@ def test_stable_vectors_overall_variance(moments: tuple[np.ndarray, np.ndarray])
 
 
 def test_stable_vectors_values_in_range(vectors: np.ndarray) -> None:
-    assert vectors.min() >= -HALF_WIDTH
-    assert vectors.max() < HALF_WIDTH
+    # docs/scheme.md, step 4: the bound is 1/d rounded to the output dtype, because
+    # s = -2**23 gives exactly -float32(1/d), which lies below -1/d in float64.
+    bound = np.float32(1) / np.float32(VECTOR_SIZE)
+    assert vectors.min() >= -bound
+    assert vectors.max() < bound
 
 
 @pytest.mark.parametrize("column", KS_COLUMNS)
