@@ -217,10 +217,10 @@ def fill_stable_rows(
     """Fill `out` (validated by the caller) with the stable rows of `keys` in namespace `prefix`.
 
     The calling thread encodes and hashes the keys in rounds of about
-    _HASH_CHUNK_KEYS keys, which holds the GIL.  With several threads, worker
-    threads mix one round's seeds (NumPy ufuncs, which release the GIL) while the
-    calling thread hashes the next round.  Each row depends only on its key, so
-    neither the thread count nor the block size changes any output bit.
+    _HASH_CHUNK_KEYS keys, which holds the GIL.  Then it and the worker threads mix
+    the round's seeds block by block with NumPy ufuncs, which release the GIL.
+    Each row depends only on its key, so neither the thread count nor the block
+    size changes any output bit.
     """
     count, vector_size = out.shape
     if count == 0:
@@ -235,13 +235,15 @@ def fill_stable_rows(
             seeds = hash_encoded(encode_keys(keys[first : first + chunk], seed, prefix))
             expander.fill_blocks(seeds, first, 0, 1)
         return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="stablevec") as pool:
-        pending: list[Future[None]] = []
+    # Hashing the next round waits until the workers finish this one.  Hashing holds
+    # the GIL in long C calls (str.join, bytes.split, numpy.fromiter), so a worker
+    # running beside it stalls for the GIL between two ufunc calls.
+    with ThreadPoolExecutor(max_workers=threads - 1, thread_name_prefix="stablevec") as pool:
         for first in range(0, count, chunk):
             seeds = hash_encoded(encode_keys(keys[first : first + chunk], seed, prefix))
+            pending = [pool.submit(expander.fill_blocks, seeds, first, worker, threads) for worker in range(1, threads)]
+            expander.fill_blocks(seeds, first, 0, threads)
             _wait(pending)
-            pending = [pool.submit(expander.fill_blocks, seeds, first, worker, threads) for worker in range(threads)]
-        _wait(pending)
 
 
 def _check_threads(threads: Any) -> Optional[int]:
