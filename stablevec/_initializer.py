@@ -44,8 +44,8 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _MASK64 = (1 << 64) - 1
 
-# Each block's uint64 work arrays take about this many bytes; sized to stay inside a
-# typical per-core L2 cache so the chain of in-place ufuncs does not stream from RAM.
+# Each block's uint64 work arrays take about this many bytes.  That fits a typical
+# per-core L2 cache, so the chain of in-place ufuncs does not stream from RAM.
 _BLOCK_BYTES = 256 * 1024
 
 # Keys that the calling thread encodes and hashes per round.  A round's bytes objects
