@@ -78,8 +78,8 @@ def gensim3_style(keys: list[str], vector_size: int) -> np.ndarray:
     return out
 
 
-class StableUpdateModel(StableInitMixin):
-    """The attributes that stablevec's update_weights reads, without a corpus or training state."""
+class UpdateModelState:
+    """The attributes that update_weights reads, without a corpus or training state."""
 
     hs = 0
     negative = 5
@@ -89,23 +89,19 @@ class StableUpdateModel(StableInitMixin):
         self.seed = SEED
         self.layer1_size = wv.vector_size
         self.syn1neg = np.zeros((len(wv.vectors), wv.vector_size), dtype=np.float32)
+
+
+class StableUpdateModel(StableInitMixin, UpdateModelState):
+    """A stand-in with stablevec's update_weights."""
 
     def add_lifecycle_event(self, *args: Any, **kwargs: Any) -> None:
         """Skip gensim's lifecycle log, which this stand-in has no storage for."""
 
 
-class GensimUpdateModel:
-    """The same stand-in for gensim 4's own Word2Vec.update_weights."""
+class GensimUpdateModel(UpdateModelState):
+    """A stand-in with gensim 4's own Word2Vec.update_weights."""
 
     update_weights = GensimWord2Vec.update_weights
-    hs = 0
-    negative = 5
-
-    def __init__(self, wv: KeyedVectors) -> None:
-        self.wv = wv
-        self.seed = SEED
-        self.layer1_size = wv.vector_size
-        self.syn1neg = np.zeros((len(wv.vectors), wv.vector_size), dtype=np.float32)
 
 
 def vocabulary_after_update(old_keys: list[str], new_keys: list[str], old_vectors: np.ndarray) -> KeyedVectors:
