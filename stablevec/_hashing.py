@@ -5,7 +5,7 @@ The byte encoding of a key is part of the stability contract and is specified in
 
 * a ``str`` key hashes the UTF-8 bytes of ``key + str(seed)``, encoded with the
   ``surrogatepass`` error handler so that every Python string (lone surrogates
-  included) has an encoding; no Unicode normalisation is applied;
+  included) has an encoding.  No Unicode normalisation is applied;
 * an ``int`` key (Python ``int`` or a NumPy integer, but not ``bool``) hashes
   ``b"\\xff" + ASCII(str(key) + str(seed))``.  The byte 0xFF never occurs in UTF-8, so
   no ``str`` key produces the same bytes as an ``int`` key, and ``1`` and ``"1"``

@@ -128,7 +128,7 @@ def signed_columns_portable(z: np.ndarray) -> np.ndarray:
     """Return the signed 24-bit column values of mixed pairs `z`, on any byte order.
 
     Column 2p is bits 8-31 of z[:, p] and column 2p + 1 is bits 40-63, each as a
-    two's-complement integer; the result has shape (rows, 2 * pairs) and dtype int32.
+    two's-complement integer.  The result has shape (rows, 2 * pairs) and dtype int32.
     """
     rows, pairs = z.shape
     low = (z & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.int32)
@@ -183,7 +183,7 @@ class _Expander:
     def fill_blocks(self, seeds: np.ndarray, first_row: int, worker: int, workers: int) -> None:
         """Fill blocks worker, worker + workers, ... of the rows that start at `first_row`.
 
-        `seeds` holds the key seeds of rows ``first_row`` to ``first_row + len(seeds)``.
+        `seeds` contains the key seeds of rows ``first_row`` to ``first_row + len(seeds)``.
         """
         z, scratch = self.work[worker]
         for start in range(worker * self.block_rows, len(seeds), workers * self.block_rows):
@@ -322,7 +322,7 @@ def stable_vectors(
         If `vector_size` is not positive, `out` has the wrong shape or dtype or is
         read-only, the array would not fit in physical memory, or `scheme`,
         `threads` or `block_rows` is invalid.  Every check except the key type
-        runs before anything is written; a key of the wrong type is found while its
+        runs before anything is written.  A key of the wrong type is found while its
         block is encoded, so rows of earlier blocks of a given `out` are then
         already filled.
 

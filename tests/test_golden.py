@@ -120,7 +120,7 @@ def test_stable_vectors_golden_rows(seed, vector_size):
 
 
 @pytest.mark.parametrize(("seed", "vector_size"), sorted(GOLDEN_ROWS))
-def test_stable_vectors_golden_rows_one_key_at_a_time(seed, vector_size):
+def test_stable_vectors_golden_rows_alone(seed, vector_size):
     """Each golden row is the same when its key is initialised alone."""
     expected = np.array(GOLDEN_ROWS[seed, vector_size], dtype=np.float32)
     for index, key in enumerate(KEYS):
